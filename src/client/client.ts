@@ -26,7 +26,6 @@ import type {
   DescribeTableOutput,
   GetItemInput,
   GetItemOutput,
-  OperationName,
   PutItemInput,
   QueryInput,
   QueryOutput,
@@ -236,13 +235,13 @@ export class DynamoDBClient {
   /**
    * Sends any DynamoDB operation with the retry policy and returns the parsed reply.
    *
-   * @param operation The operation name, e.g. `ListTables`.
+   * @param operation The operation name, e.g. `ListTables` or any other operation of the DynamoDB API.
    * @param input The request body, in wire form.
    * @param options An `AbortSignal`; when it fires the call rejects with its reason.
    * @throws {DynamoDBError} When the service refuses, or retries are exhausted.
    */
   async send(
-    operation: OperationName | (string & {}),
+    operation: string,
     input: unknown,
     options?: RequestOptions,
   ): Promise<Record<string, unknown>> {
