@@ -99,7 +99,16 @@ export function validatePrefix(prefix: unknown): asserts prefix is string {
     throw new TypeError(`List prefix must be a string, got ${typeName(prefix)}`);
   }
   if (prefix === "") return;
-  validateKey(prefix.endsWith("/") ? prefix.slice(0, -1) : prefix);
+  const folder = prefix.endsWith("/") ? prefix.slice(0, -1) : prefix;
+  // " " is the Path of the root's items: listing it would return the root's entries.
+  if (folder === ROOT_PATH) {
+    throw new InvalidKeyError(
+      prefix,
+      'its folder is " ", the name the table uses for the root',
+      'list "" for the root',
+    );
+  }
+  validateKey(folder);
 }
 
 /**
