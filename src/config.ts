@@ -42,14 +42,6 @@ export const CONFIG_PARAMETERS: readonly string[] = [
 // strconv.ParseBool's spellings: what Vault's Go code accepts.
 const TRUE_WORDS = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 const FALSE_WORDS = new Set(["0", "f", "F", "FALSE", "false", "False"]);
-const SECRET_PARAMETERS = new Set([
-  "access_key",
-  "secret_key",
-  "session_token",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
-]);
-
 /**
  * Turns seed parameters and environment variables into options for
  * `DynamoDBBackend.open`, with the reference's precedence: an environment variable wins
@@ -168,14 +160,10 @@ function settingName(config: SeedConfig, env: Environment, parameter: string, en
   return lookup(config, env, parameter, envNames)?.name ?? parameter;
 }
 
-function shownValue(setting: Setting): unknown {
-  return SECRET_PARAMETERS.has(setting.name) ? undefined : setting.value;
-}
-
 function parseString(setting: Setting | undefined): string | undefined {
   if (setting === undefined) return undefined;
   if (typeof setting.value !== "string") {
-    throw new ConfigError(setting.name, shownValue(setting), "must be a string");
+    throw new ConfigError(setting.name, setting.value, "must be a string");
   }
   return setting.value;
 }

@@ -980,7 +980,6 @@ describe("DynamoDBBackend.fromConfig against the embedded endpoint", () => {
 
   test(
     "fromConfig reports a bad parameter as a rejected promise, not a synchronous throw",
-    { todo: "src/storage/backend.ts fromConfig is not async: parseConfig errors throw at call" },
     async () => {
       let promise: Promise<unknown> | undefined;
       assert.doesNotThrow(() => {

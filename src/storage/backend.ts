@@ -227,8 +227,11 @@ export class DynamoDBBackend implements AsyncDisposable {
    * @throws {ConfigError} On an unknown parameter or a bad value.
    * @throws {CredentialsError} When no credentials are configured anywhere.
    */
-  static fromConfig(config: SeedConfig, options: FromConfigOptions = {}): Promise<DynamoDBBackend> {
-    return DynamoDBBackend.open({
+  static async fromConfig(
+    config: SeedConfig,
+    options: FromConfigOptions = {},
+  ): Promise<DynamoDBBackend> {
+    return await DynamoDBBackend.open({
       ...parseConfig(config, { env: options.env }),
       fetch: options.fetch,
       signal: options.signal,

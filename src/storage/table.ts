@@ -124,6 +124,11 @@ async function waitUntilActive(
   for (let pause = FIRST_POLL_MS;; pause = Math.min(pause * 2, MAX_POLL_MS)) {
     const description = await describe(client, table, signal);
     if (description?.TableStatus === "ACTIVE") return description;
+    if (description?.TableStatus === "DELETING") {
+      throw new TableError(
+        `Table "${table}" is being deleted; wait until it is gone, then open again to recreate it`,
+      );
+    }
     const left = deadline - performance.now();
     if (left <= 0) {
       throw new TableError(
