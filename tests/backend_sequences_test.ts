@@ -1,15 +1,11 @@
 // The generic backend sequences of Vault's sdk/physical/testing.go (REFERENCE section 6,
 // "Backend" and "Prefix listing"), step by step, on a real HTTP endpoint.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
+import { useEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
 import { bytes, openBackend, rawClient, scanAll } from "./support/fixtures.ts";
 
-let dynamo: EmbeddedDynamoDB;
-before(async () => {
-  dynamo = await startEmbeddedDynamoDB();
-});
-after(() => dynamo.close());
+const dynamo = useEmbeddedDynamoDB();
 
 test("generic backend sequence: put, get, list and delete behave as Vault's testing.go expects", async () => {
   await using backend = await openBackend(dynamo.endpoint);

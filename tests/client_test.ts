@@ -1,7 +1,7 @@
 // Retry classification, abort and timeout behaviour, secret redaction and the wire form
 // of DynamoDBClient. Faults are injected by a `fetch` that wraps the real one: each call
 // either answers a scripted fault or passes through to the embedded dynalite endpoint.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   type AwsCredentials,
@@ -11,15 +11,14 @@ import {
   DynamoDBError,
   RetryQuota,
 } from "../mod.ts";
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
+import { useEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
 import { freshTableName, LOCAL_CREDENTIALS, rawClient } from "./support/fixtures.ts";
 
-let dynamo: EmbeddedDynamoDB;
+const dynamo = useEmbeddedDynamoDB();
 /** A table with a single hash key `k`, for requests that must reach the real endpoint. */
 let table: string;
 
 before(async () => {
-  dynamo = await startEmbeddedDynamoDB();
   table = freshTableName("client");
   const client = rawClient(dynamo.endpoint);
   await client.createTable({
@@ -34,7 +33,6 @@ before(async () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 });
-after(() => dynamo.close());
 
 // ---------------------------------------------------------------------------------------
 // The fault-injecting fetch

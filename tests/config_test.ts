@@ -1,7 +1,7 @@
 // parseConfig and DynamoDBBackend.fromConfig: every seed parameter and environment
 // variable, their precedence, the defaults open() applies, credentials, value errors and
 // that secrets never reach an error.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import {
@@ -21,14 +21,10 @@ import {
   parseConfig,
   type SeedConfig,
 } from "../mod.ts";
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
+import { useEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
 import { freshTableName, rawClient } from "./support/fixtures.ts";
 
-let dynamo: EmbeddedDynamoDB;
-before(async () => {
-  dynamo = await startEmbeddedDynamoDB();
-});
-after(() => dynamo.close());
+const dynamo = useEmbeddedDynamoDB();
 
 const CONFIG_KEYS = { access_key: "AKIDFROMCONFIG", secret_key: "config-secret-Zq81" } as const;
 const ENV_KEYS = {

@@ -1,10 +1,10 @@
 // PermitPool on its own (FIFO grants, gauges, release rules, abort while waiting), and the
 // bound it puts on a backend: never more than maxParallel requests in flight, and a
 // listing holds one permit per page rather than one for the whole listing.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type Permit, PermitPool } from "../mod.ts";
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
+import { useEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
 import { bytes, openBackend } from "./support/fixtures.ts";
 
 /** Lets every queued promise callback run. */
@@ -193,11 +193,7 @@ describe("PermitPool", () => {
 
 // ---------------------------------------------------------------------------------------
 
-let dynamo: EmbeddedDynamoDB;
-before(async () => {
-  dynamo = await startEmbeddedDynamoDB();
-});
-after(() => dynamo.close());
+const dynamo = useEmbeddedDynamoDB();
 
 /** The DynamoDB operation of a request, from its `x-amz-target` header. */
 function targetOf(init: RequestInit | undefined): string {

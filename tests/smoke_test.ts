@@ -1,13 +1,9 @@
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
+import { useEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
 import { bytes, openBackend } from "./support/fixtures.ts";
 
-let dynamo: EmbeddedDynamoDB;
-before(async () => {
-  dynamo = await startEmbeddedDynamoDB();
-});
-after(() => dynamo.close());
+const dynamo = useEmbeddedDynamoDB();
 
 test("put, get, list and delete round-trip", async () => {
   await using backend = await openBackend(dynamo.endpoint);

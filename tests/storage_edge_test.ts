@@ -1,18 +1,14 @@
 // Edge cases of the storage operations on a real HTTP endpoint: the Vault bugs we fix,
 // pagination, depth, size limits, binary values, unicode, close, and partial batches.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { DynastoreError, ItemTooLargeError, UnprocessedItemsError } from "../mod.ts";
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
+import { useEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
 import { bytes, openBackend, rawClient, scanAll } from "./support/fixtures.ts";
 import { jsonReply, requestSpy } from "./support/request_spy.ts";
 
-let dynamo: EmbeddedDynamoDB;
-before(async () => {
-  dynamo = await startEmbeddedDynamoDB();
-});
-after(() => dynamo.close());
+const dynamo = useEmbeddedDynamoDB();
 
 /** Compares strings by their UTF-8 bytes, as DynamoDB orders sort keys. */
 function byteOrder(a: string, b: string): number {

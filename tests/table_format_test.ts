@@ -1,17 +1,13 @@
 // The raw item format (REFERENCE section 1): what put writes, byte for byte, and that
 // items written by Vault's Go backend read back through get and list.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { type AttributeMap, MalformedItemError } from "../mod.ts";
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
+import { useEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
 import { bytes, openBackend, rawClient, scanAll } from "./support/fixtures.ts";
 
-let dynamo: EmbeddedDynamoDB;
-before(async () => {
-  dynamo = await startEmbeddedDynamoDB();
-});
-after(() => dynamo.close());
+const dynamo = useEmbeddedDynamoDB();
 
 /**
  * Attributes the implementation may add to items beyond the Vault format

@@ -1,6 +1,6 @@
 // Table set-up at open(): creation in the Vault format, billing modes, updates only when
 // allowed, schema checks, failures of DescribeTable, waiting for ACTIVE, and table names.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   type AttributeDefinition,
@@ -12,14 +12,10 @@ import {
   type TableDescription,
   TableError,
 } from "../mod.ts";
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
+import { useEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
 import { freshTableName, LOCAL_CREDENTIALS, rawClient } from "./support/fixtures.ts";
 
-let dynamo: EmbeddedDynamoDB;
-before(async () => {
-  dynamo = await startEmbeddedDynamoDB();
-});
-after(() => dynamo.close());
+const dynamo = useEmbeddedDynamoDB();
 
 const VAULT_KEY_SCHEMA: KeySchemaElement[] = [
   { AttributeName: "Path", KeyType: "HASH" },

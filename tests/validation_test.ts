@@ -1,19 +1,15 @@
 // Every rule put, get, delete and list check before sending anything: the error class,
 // a message that says what is wrong, and an unchanged table with no request sent. Then
 // the boundary cases that must succeed, checked against the real endpoint.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { type DynamoDBBackend, InvalidKeyError, ItemTooLargeError } from "../mod.ts";
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
+import { useEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
 import { bytes, openBackend, rawClient, scanAll } from "./support/fixtures.ts";
 import { requestSpy } from "./support/request_spy.ts";
 
-let dynamo: EmbeddedDynamoDB;
-before(async () => {
-  dynamo = await startEmbeddedDynamoDB();
-});
-after(() => dynamo.close());
+const dynamo = useEmbeddedDynamoDB();
 
 // deno-lint-ignore no-explicit-any
 type ErrorClass = new (...args: any[]) => Error;

@@ -3,6 +3,7 @@
 // exercised for real.
 import dynalite from "dynalite";
 import type { AddressInfo } from "node:net";
+import { after, before } from "node:test";
 
 /** A running embedded endpoint. */
 export interface EmbeddedDynamoDB {
@@ -27,5 +28,23 @@ export async function startEmbeddedDynamoDB(): Promise<EmbeddedDynamoDB> {
         server.closeAllConnections?.();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * Starts one embedded endpoint for the calling test file (a `before` hook) and stops it
+ * after the file's tests (an `after` hook). Read `endpoint` inside tests and hooks.
+ */
+export function useEmbeddedDynamoDB(): { readonly endpoint: string } {
+  let running: EmbeddedDynamoDB | undefined;
+  before(async () => {
+    running = await startEmbeddedDynamoDB();
+  });
+  after(() => running?.close());
+  return {
+    get endpoint(): string {
+      if (running === undefined) throw new Error("the embedded endpoint starts in a before hook");
+      return running.endpoint;
+    },
   };
 }
