@@ -5,7 +5,7 @@
  * bounds concurrent requests. It uses web APIs only.
  *
  * @example Open from Vault-style parameters, store and list
- * ```ts ignore
+ * ```ts
  * import { DynamoDBBackend } from "@dynastore/dynastore";
  *
  * await using backend = await DynamoDBBackend.fromConfig(

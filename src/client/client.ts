@@ -88,7 +88,7 @@ export interface ClientStats {
  * and `crypto.subtle` do.
  *
  * @example Read an item
- * ```ts ignore
+ * ```ts
  * import { DynamoDBClient } from "@dynastore/dynastore";
  *
  * const client = new DynamoDBClient({

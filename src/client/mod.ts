@@ -4,7 +4,7 @@
  * standard retry policy.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { DynamoDBClient } from "@dynastore/dynastore/client";
  *
  * const client = new DynamoDBClient({

@@ -99,7 +99,7 @@ export interface FromConfigOptions {
  * of `maxParallel`.
  *
  * @example Store, list and remove a key
- * ```ts ignore
+ * ```ts
  * import { DynamoDBBackend } from "@dynastore/dynastore";
  *
  * await using backend = await DynamoDBBackend.open({
@@ -259,10 +259,11 @@ export class DynamoDBBackend implements AsyncDisposable {
         ...keyAttributes(valueItemKey(key)),
         Value: value.byteLength === 0 ? { NULL: true } : { B: encodeBase64(value) },
       };
-      // The value is made durable before its placeholders are written: a concurrent
-      // delete that finds the folder empty then either sees the value or runs before
-      // the placeholder is rewritten. One batch would let DynamoDB apply the
-      // placeholder first, in any order (see the reliability notes in README).
+      // The value is made durable before its placeholders are written, so a placeholder
+      // never stands for a value that is not yet visible to a delete's "folder is
+      // empty" check. Within one batch DynamoDB applies items in any order. Closing the
+      // reference's put/delete placeholder race (a conditional placeholder delete)
+      // relies on this order.
       await this.#send("PutItem", { TableName: this.table, Item: item }, signal);
       const folders = ancestorFolders(key);
       if (folders.length === 0) return;
