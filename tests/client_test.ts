@@ -142,10 +142,9 @@ async function dynamoError(promise: Promise<unknown>): Promise<DynamoDBError> {
   return error;
 }
 
-/** A successful ListTables reply from dynalite names the table created in `before`. */
-function assertRealListTables(output: Record<string, unknown>): void {
-  assert.ok(Array.isArray(output.TableNames), "ListTables reply has TableNames");
-  assert.ok((output.TableNames as string[]).includes(table));
+/** A successful DescribeTable reply from the real endpoint describes the table of `before`. */
+function assertRealDescribeTable(output: Record<string, unknown>): void {
+  assert.equal((output.Table as { TableName?: string } | undefined)?.TableName, table);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -156,8 +155,8 @@ describe("retry classification", () => {
   test("ProvisionedThroughputExceededException (HTTP 400) is retried as throttling, then succeeds", async () => {
     const f = scriptedFetch([fault("ProvisionedThroughputExceededException")]);
     const c = client(f.fetch);
-    const output = await c.send("ListTables", {});
-    assertRealListTables(output);
+    const output = await c.send("DescribeTable", { TableName: table });
+    assertRealDescribeTable(output);
     assert.equal(f.calls.length, 2);
     assert.equal(f.passed, 1);
     assert.equal(f.calls[1].realStatus, 200);
@@ -167,14 +166,14 @@ describe("retry classification", () => {
   test("ProvisionedThroughputExceededException when retries run out: throttling, retryable, status 400", async () => {
     const f = scriptedFetch([], fault("ProvisionedThroughputExceededException"));
     const c = client(f.fetch, { maxRetries: 2 });
-    const error = await dynamoError(c.send("ListTables", {}));
+    const error = await dynamoError(c.send("DescribeTable", { TableName: table }));
     assert.equal(error.name, "ProvisionedThroughputExceededException");
     assert.equal(error.status, 400);
     assert.equal(error.retryable, true);
     assert.equal(error.throttling, true);
     assert.equal(error.timeout, false);
     assert.equal(error.attempts, 3);
-    assert.equal(error.operation, "ListTables");
+    assert.equal(error.operation, "DescribeTable");
     assert.equal(f.calls.length, 3);
     assert.equal(f.passed, 0);
     assert.deepEqual(c.stats, { requests: 3, retries: 2, throttled: 3, failures: 1 });
@@ -183,7 +182,7 @@ describe("retry classification", () => {
   test("ThrottlingException (HTTP 400 JSON) is throttling and retried", async () => {
     const f = scriptedFetch([], fault("ThrottlingException", "Rate exceeded"));
     const c = client(f.fetch, { maxRetries: 1 });
-    const error = await dynamoError(c.send("ListTables", {}));
+    const error = await dynamoError(c.send("DescribeTable", { TableName: table }));
     assert.equal(error.name, "ThrottlingException");
     assert.equal(error.status, 400);
     assert.equal(error.throttling, true);
@@ -196,13 +195,15 @@ describe("retry classification", () => {
   test("HTTP 429 without a body is throttling, named TooManyRequestsException, and retried", async () => {
     const f = scriptedFetch([() => new Response(null, { status: 429 })]);
     const c = client(f.fetch);
-    assertRealListTables(await c.send("ListTables", {}));
+    assertRealDescribeTable(await c.send("DescribeTable", { TableName: table }));
     assert.equal(f.calls.length, 2);
     assert.equal(f.passed, 1);
     assert.deepEqual(c.stats, { requests: 2, retries: 1, throttled: 1, failures: 0 });
 
     const always = scriptedFetch([], () => new Response(null, { status: 429 }));
-    const error = await dynamoError(client(always.fetch, { maxRetries: 1 }).send("ListTables", {}));
+    const error = await dynamoError(
+      client(always.fetch, { maxRetries: 1 }).send("DescribeTable", { TableName: table }),
+    );
     assert.equal(error.name, "TooManyRequestsException");
     assert.equal(error.status, 429);
     assert.equal(error.throttling, true);
@@ -220,13 +221,15 @@ describe("retry classification", () => {
       }),
     ]);
     const c = client(f.fetch);
-    assertRealListTables(await c.send("ListTables", {}));
+    assertRealDescribeTable(await c.send("DescribeTable", { TableName: table }));
     assert.equal(f.calls.length, 2);
     assert.equal(f.passed, 1);
     assert.deepEqual(c.stats, { requests: 2, retries: 1, throttled: 0, failures: 0 });
 
     const always = scriptedFetch([], json(500, { __type: "InternalServerError", message: "boom" }));
-    const error = await dynamoError(client(always.fetch, { maxRetries: 1 }).send("ListTables", {}));
+    const error = await dynamoError(
+      client(always.fetch, { maxRetries: 1 }).send("DescribeTable", { TableName: table }),
+    );
     assert.equal(error.name, "InternalServerError");
     assert.equal(error.status, 500);
     assert.equal(error.retryable, true);
@@ -242,7 +245,7 @@ describe("retry classification", () => {
       });
     const f = scriptedFetch([html, html]);
     const c = client(f.fetch);
-    assertRealListTables(await c.send("ListTables", {}));
+    assertRealDescribeTable(await c.send("DescribeTable", { TableName: table }));
     assert.equal(f.calls.length, 3);
     assert.equal(f.passed, 1);
     assert.deepEqual(c.stats, { requests: 3, retries: 2, throttled: 0, failures: 0 });
@@ -253,7 +256,7 @@ describe("retry classification", () => {
     for (const maxRetries of [0, 1, 4]) {
       const f = scriptedFetch([], html);
       const c = client(f.fetch, { maxRetries });
-      const error = await dynamoError(c.send("ListTables", {}));
+      const error = await dynamoError(c.send("DescribeTable", { TableName: table }));
       assert.equal(error.name, "ServiceUnavailable");
       assert.equal(error.status, 503);
       assert.equal(error.retryable, true);
@@ -290,7 +293,9 @@ describe("retry classification", () => {
     ];
     for (const [status, answer, name, throttling] of cases) {
       const f = scriptedFetch([], answer);
-      const error = await dynamoError(client(f.fetch, { maxRetries: 1 }).send("ListTables", {}));
+      const error = await dynamoError(
+        client(f.fetch, { maxRetries: 1 }).send("DescribeTable", { TableName: table }),
+      );
       assert.equal(error.name, name, `HTTP ${status}`);
       assert.equal(error.status, status);
       assert.equal(error.retryable, true, `HTTP ${status} is retryable`);
@@ -301,7 +306,7 @@ describe("retry classification", () => {
 
   test("a 4xx that is neither throttling nor listed is not retried", async () => {
     const f = scriptedFetch([], () => new Response("<html>Forbidden</html>", { status: 403 }));
-    const error = await dynamoError(client(f.fetch).send("ListTables", {}));
+    const error = await dynamoError(client(f.fetch).send("DescribeTable", { TableName: table }));
     assert.equal(error.name, "HttpError403");
     assert.equal(error.status, 403);
     assert.equal(error.retryable, false);
@@ -312,7 +317,7 @@ describe("retry classification", () => {
   test("a network error (fetch rejects with TypeError) is NetworkError, retried, then succeeds", async () => {
     const f = scriptedFetch([networkError()]);
     const c = client(f.fetch);
-    assertRealListTables(await c.send("ListTables", {}));
+    assertRealDescribeTable(await c.send("DescribeTable", { TableName: table }));
     assert.equal(f.calls.length, 2);
     assert.equal(f.passed, 1);
     assert.deepEqual(c.stats, { requests: 2, retries: 1, throttled: 0, failures: 0 });
@@ -321,7 +326,7 @@ describe("retry classification", () => {
   test("a network error on every attempt: NetworkError, status 0, retryable, fetch's error as cause", async () => {
     const f = scriptedFetch([], networkError());
     const c = client(f.fetch, { maxRetries: 2 });
-    const error = await dynamoError(c.send("ListTables", {}));
+    const error = await dynamoError(c.send("DescribeTable", { TableName: table }));
     assert.equal(error.name, "NetworkError");
     assert.equal(error.status, 0);
     assert.equal(error.retryable, true);
@@ -368,9 +373,9 @@ describe("retry classification", () => {
   test("ValidationException from the real endpoint is not retried", async () => {
     const f = scriptedFetch([]);
     const c = client(f.fetch);
-    // A key attribute of the wrong type.
+    // A key that does not match the table's key schema.
     const error = await dynamoError(
-      c.getItem({ TableName: table, Key: { k: { N: "1" } } }),
+      c.getItem({ TableName: table, Key: { other: { S: "1" } } }),
     );
     assert.equal(error.name, "ValidationException");
     assert.equal(error.status, 400);
@@ -397,7 +402,7 @@ describe("retry classification", () => {
       [],
       json(400, { __type: "x#AccessDeniedException", message: "lower m" }),
     );
-    const e1 = await dynamoError(client(lower.fetch).send("ListTables", {}));
+    const e1 = await dynamoError(client(lower.fetch).send("DescribeTable", { TableName: table }));
     assert.equal(e1.name, "AccessDeniedException");
     assert.match(e1.message, /lower m/);
     assert.equal(e1.retryable, false);
@@ -407,7 +412,7 @@ describe("retry classification", () => {
       [],
       json(400, { __type: "x#AccessDeniedException", Message: "upper M" }),
     );
-    const e2 = await dynamoError(client(upper.fetch).send("ListTables", {}));
+    const e2 = await dynamoError(client(upper.fetch).send("DescribeTable", { TableName: table }));
     assert.equal(e2.name, "AccessDeniedException");
     assert.match(e2.message, /upper M/);
     assert.equal(upper.calls.length, 1);
@@ -416,7 +421,7 @@ describe("retry classification", () => {
   test("a 200 reply whose body is not JSON is MalformedResponse and not retried", async () => {
     const f = scriptedFetch([], () => new Response("not json", { status: 200 }));
     const c = client(f.fetch);
-    const error = await dynamoError(c.send("ListTables", {}));
+    const error = await dynamoError(c.send("DescribeTable", { TableName: table }));
     assert.equal(error.name, "MalformedResponse");
     assert.equal(error.status, 200);
     assert.equal(error.retryable, false);
@@ -426,7 +431,9 @@ describe("retry classification", () => {
 
   test("maxRetries: 0 makes exactly one call even for a retryable failure", async () => {
     const f = scriptedFetch([], json(500, { __type: "InternalServerError", message: "x" }));
-    const error = await dynamoError(client(f.fetch, { maxRetries: 0 }).send("ListTables", {}));
+    const error = await dynamoError(
+      client(f.fetch, { maxRetries: 0 }).send("DescribeTable", { TableName: table }),
+    );
     assert.equal(error.name, "InternalServerError");
     assert.equal(error.retryable, true);
     assert.equal(error.attempts, 1);
@@ -439,7 +446,9 @@ describe("retry quota", () => {
     const quota = new RetryQuota(5);
     const failing = () => json(500, { __type: "InternalServerError", message: "down" });
     const a = scriptedFetch([], failing());
-    const e1 = await dynamoError(client(a.fetch, { retryQuota: quota }).send("ListTables", {}));
+    const e1 = await dynamoError(
+      client(a.fetch, { retryQuota: quota }).send("DescribeTable", { TableName: table }),
+    );
     assert.equal(e1.name, "InternalServerError");
     assert.equal(e1.attempts, 2);
     assert.equal(a.calls.length, 2, "one retry, then the quota is empty");
@@ -447,13 +456,17 @@ describe("retry quota", () => {
 
     // A second client on the same quota does not retry at all.
     const b = scriptedFetch([], failing());
-    const e2 = await dynamoError(client(b.fetch, { retryQuota: quota }).send("ListTables", {}));
+    const e2 = await dynamoError(
+      client(b.fetch, { retryQuota: quota }).send("DescribeTable", { TableName: table }),
+    );
     assert.equal(e2.attempts, 1);
     assert.equal(b.calls.length, 1);
 
     // A first-attempt success refunds one token, not more than the capacity.
     const ok = scriptedFetch([]);
-    assertRealListTables(await client(ok.fetch, { retryQuota: quota }).send("ListTables", {}));
+    assertRealDescribeTable(
+      await client(ok.fetch, { retryQuota: quota }).send("DescribeTable", { TableName: table }),
+    );
     assert.equal(quota.available, 1);
   });
 
@@ -463,7 +476,9 @@ describe("retry quota", () => {
       json(500, { __type: "InternalServerError" }),
       json(500, { __type: "InternalServerError" }),
     ]);
-    assertRealListTables(await client(f.fetch, { retryQuota: quota }).send("ListTables", {}));
+    assertRealDescribeTable(
+      await client(f.fetch, { retryQuota: quota }).send("DescribeTable", { TableName: table }),
+    );
     assert.equal(f.calls.length, 3);
     assert.equal(quota.available, 20);
   });
@@ -488,7 +503,9 @@ describe("abort and timeout", () => {
       return fault("ProvisionedThroughputExceededException")();
     });
     const c = client(f.fetch, { random, maxRetries: 10 });
-    const error = await rejection(c.send("ListTables", {}, { signal: controller.signal }));
+    const error = await rejection(
+      c.send("DescribeTable", { TableName: table }, { signal: controller.signal }),
+    );
     const settledAfter = performance.now() - abortedAt;
     assert.equal(error, reason);
     assert.ok(abortedAt > 0, "rejected only after the abort");
@@ -504,7 +521,9 @@ describe("abort and timeout", () => {
     const reason = new Error("stop now");
     const f = scriptedFetch([], hang());
     const c = client(f.fetch, { maxRetries: 3 });
-    const pending = rejection(c.send("ListTables", {}, { signal: controller.signal }));
+    const pending = rejection(
+      c.send("DescribeTable", { TableName: table }, { signal: controller.signal }),
+    );
     await sleep(20);
     controller.abort(reason);
     assert.equal(await pending, reason);
@@ -517,7 +536,9 @@ describe("abort and timeout", () => {
     const f = scriptedFetch([]);
     const reason = new Error("too late");
     const error = await rejection(
-      client(f.fetch).send("ListTables", {}, { signal: AbortSignal.abort(reason) }),
+      client(f.fetch).send("DescribeTable", { TableName: table }, {
+        signal: AbortSignal.abort(reason),
+      }),
     );
     assert.equal(error, reason);
     assert.equal(f.calls.length, 0);
@@ -526,7 +547,7 @@ describe("abort and timeout", () => {
   test("a request with no answer times out per attempt: RequestTimeout, timeout true, retried once", async () => {
     const f = scriptedFetch([], hang());
     const c = client(f.fetch, { requestTimeoutMs: 100, maxRetries: 1 });
-    const error = await dynamoError(c.send("ListTables", {}));
+    const error = await dynamoError(c.send("DescribeTable", { TableName: table }));
     assert.equal(error.name, "RequestTimeout");
     assert.equal(error.timeout, true);
     assert.equal(error.retryable, true);
@@ -549,7 +570,9 @@ describe("abort and timeout", () => {
       return new Response(body, { status: 200 });
     });
     const error = await dynamoError(
-      client(f.fetch, { requestTimeoutMs: 100, maxRetries: 0 }).send("ListTables", {}),
+      client(f.fetch, { requestTimeoutMs: 100, maxRetries: 0 }).send("DescribeTable", {
+        TableName: table,
+      }),
     );
     assert.equal(error.name, "RequestTimeout");
     assert.equal(error.timeout, true);
@@ -562,7 +585,7 @@ describe("abort and timeout", () => {
     const c = client(f.fetch, {
       credentials: { name: "failing", getCredentials: () => Promise.reject(failure) },
     });
-    assert.equal(await rejection(c.send("ListTables", {})), failure);
+    assert.equal(await rejection(c.send("DescribeTable", { TableName: table })), failure);
     assert.equal(f.calls.length, 0);
   });
 
@@ -599,7 +622,7 @@ describe("secrets stay out of errors", () => {
       return json(400, { __type: "com.amazon.coral.service#InvalidSignatureException", message })();
     });
     const c = client(f.fetch, { credentials });
-    const error = await dynamoError(c.send("ListTables", {}));
+    const error = await dynamoError(c.send("DescribeTable", { TableName: table }));
     assert.equal(error.name, "InvalidSignatureException");
     assert.equal(error.retryable, false);
     assert.equal(f.calls.length, 1);

@@ -819,7 +819,9 @@ describe("DynamoDBBackend.fromConfig against the embedded endpoint", () => {
     assert.equal(backend.clusterAddr, "https://node-a.example:8201");
     assert.equal(backend.disableClustering, true);
     assert.equal(backend.tableAction, "created");
-    const { Table } = await rawClient(dynamo.endpoint).describeTable({ TableName: table });
+    const { Table } = await rawClient(dynamo.endpoint, "eu-central-1").describeTable({
+      TableName: table,
+    });
     assert.equal(Table?.ProvisionedThroughput?.ReadCapacityUnits, 3);
     assert.equal(Table?.ProvisionedThroughput?.WriteCapacityUnits, 4);
   });
@@ -882,7 +884,7 @@ describe("DynamoDBBackend.fromConfig against the embedded endpoint", () => {
     assert.equal(backend.haEnabled, true);
     assert.equal(backend.redirectAddr, "https://env-node.example:8200");
     assert.equal(backend.clusterAddr, "https://env-node.example:8201");
-    const raw = rawClient(dynamo.endpoint);
+    const raw = rawClient(dynamo.endpoint, "eu-west-1");
     const { Table } = await raw.describeTable({ TableName: envTable });
     assert.equal(Table?.ProvisionedThroughput?.ReadCapacityUnits, 6);
     assert.equal(Table?.ProvisionedThroughput?.WriteCapacityUnits, 8);

@@ -5,7 +5,13 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { DynastoreError, ItemTooLargeError, UnprocessedItemsError } from "../mod.ts";
 import { useEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
-import { bytes, openBackend, rawClient, scanAll } from "./support/fixtures.ts";
+import {
+  bytes,
+  EXACT_ITEM_LIMIT_UNSUPPORTED,
+  openBackend,
+  rawClient,
+  scanAll,
+} from "./support/fixtures.ts";
 import { jsonReply, requestSpy } from "./support/request_spy.ts";
 
 const dynamo = useEmbeddedDynamoDB();
@@ -130,36 +136,42 @@ test("a key 30 levels deep writes its 29 placeholders in two BatchWriteItem requ
   assert.deepEqual(await backend.list(""), []);
 });
 
-test("a value whose item is exactly 409600 bytes is stored and reads back; one byte more is refused with ItemTooLargeError and nothing written", async () => {
-  const spy = requestSpy();
-  await using backend = await openBackend(dynamo.endpoint, { fetch: spy.fetch });
-  // DynamoDB counts attribute names and values: "dir/blob" is stored as Path "dir" and
-  // Key "blob", so its item is 4 + 3 + 3 + 4 + 5 ("Value") + value bytes.
-  const overhead = "Path".length + "dir".length + "Key".length + "blob".length + "Value".length;
-  const fits = new Uint8Array(409_600 - overhead);
-  for (let i = 0; i < fits.length; i++) fits[i] = (i * 7) & 0xff;
+test(
+  "a value whose item is exactly 409600 bytes is stored and reads back; one byte more is refused with ItemTooLargeError and nothing written",
+  {
+    skip: EXACT_ITEM_LIMIT_UNSUPPORTED,
+  },
+  async () => {
+    const spy = requestSpy();
+    await using backend = await openBackend(dynamo.endpoint, { fetch: spy.fetch });
+    // DynamoDB counts attribute names and values: "dir/blob" is stored as Path "dir" and
+    // Key "blob", so its item is 4 + 3 + 3 + 4 + 5 ("Value") + value bytes.
+    const overhead = "Path".length + "dir".length + "Key".length + "blob".length + "Value".length;
+    const fits = new Uint8Array(409_600 - overhead);
+    for (let i = 0; i < fits.length; i++) fits[i] = (i * 7) & 0xff;
 
-  await backend.put({ key: "dir/blob", value: fits });
-  const entry = await backend.get("dir/blob");
-  assert.ok(entry !== null);
-  assert.equal(entry.value.byteLength, fits.byteLength);
-  assert.ok(Buffer.from(entry.value).equals(Buffer.from(fits)), "value reads back unchanged");
+    await backend.put({ key: "dir/blob", value: fits });
+    const entry = await backend.get("dir/blob");
+    assert.ok(entry !== null);
+    assert.equal(entry.value.byteLength, fits.byteLength);
+    assert.ok(Buffer.from(entry.value).equals(Buffer.from(fits)), "value reads back unchanged");
 
-  const before = await itemKeys(backend.table);
-  spy.reset();
-  const tooBig = new Uint8Array(409_600 - overhead + 1);
-  await assert.rejects(backend.put({ key: "dir/bloc", value: tooBig }), (error: unknown) => {
-    assert.ok(error instanceof ItemTooLargeError, `got ${error}`);
-    assert.equal(error.key, "dir/bloc");
-    assert.equal(error.size, 409_601);
-    assert.equal(error.limit, 409_600);
-    assert.match(error.message, /409601 bytes/);
-    return true;
-  });
-  assert.deepEqual(spy.operations(), []);
-  assert.deepEqual(await itemKeys(backend.table), before);
-  assert.equal(await backend.get("dir/bloc"), null);
-});
+    const before = await itemKeys(backend.table);
+    spy.reset();
+    const tooBig = new Uint8Array(409_600 - overhead + 1);
+    await assert.rejects(backend.put({ key: "dir/bloc", value: tooBig }), (error: unknown) => {
+      assert.ok(error instanceof ItemTooLargeError, `got ${error}`);
+      assert.equal(error.key, "dir/bloc");
+      assert.equal(error.size, 409_601);
+      assert.equal(error.limit, 409_600);
+      assert.match(error.message, /409601 bytes/);
+      return true;
+    });
+    assert.deepEqual(spy.operations(), []);
+    assert.deepEqual(await itemKeys(backend.table), before);
+    assert.equal(await backend.get("dir/bloc"), null);
+  },
+);
 
 test("values holding every byte 0-255 round-trip, at lengths that exercise each base64 padding", async () => {
   await using backend = await openBackend(dynamo.endpoint);
@@ -300,7 +312,8 @@ async function partialBatch(
   const requests = batchRequests(body);
   const forwarded = await forward({ ...body, RequestItems: { [table]: requests.slice(0, keep) } });
   assert.equal(forwarded.status, 200);
-  assert.deepEqual(await forwarded.json(), { UnprocessedItems: {} });
+  const { UnprocessedItems } = await forwarded.json();
+  assert.deepEqual(UnprocessedItems?.[table] ?? [], [], "the forwarded subset was written");
   const unprocessed = requests.slice(keep);
   return { reply: jsonReply({ UnprocessedItems: { [table]: unprocessed } }), unprocessed };
 }

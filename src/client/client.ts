@@ -40,6 +40,8 @@ import type {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/i;
+// AWS secret keys are 40 characters, session tokens hundreds, signatures 64.
+const MIN_REDACTED_LENGTH = 8;
 const JSON_CONTENT_TYPE = "application/x-amz-json-1.0";
 const TARGET_PREFIX = "DynamoDB_20120810.";
 
@@ -427,8 +429,12 @@ function serviceError(
     message = text === "" ? "(empty body)" : `(non-JSON body, ${text.length} bytes)`;
   }
   // A signature error echoes the canonical request, which names the session token.
+  // Strings shorter than any real key, token or signature (local test keys such as
+  // "b") are left alone: redacting them would mangle every word that contains them.
   for (const secret of secrets) {
-    if (secret) message = message.replaceAll(secret, "[redacted]");
+    if (secret && secret.length >= MIN_REDACTED_LENGTH) {
+      message = message.replaceAll(secret, "[redacted]");
+    }
   }
   const throttling = isThrottling(name, status);
   return new DynamoDBError(

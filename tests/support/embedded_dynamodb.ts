@@ -38,7 +38,11 @@ export async function startEmbeddedDynamoDB(): Promise<EmbeddedDynamoDB> {
 export function useEmbeddedDynamoDB(): { readonly endpoint: string } {
   let running: EmbeddedDynamoDB | undefined;
   before(async () => {
-    running = await startEmbeddedDynamoDB();
+    // A second, independent DynamoDB (e.g. moto) can stand in for dynalite.
+    const external = globalThis.process?.env.DYNASTORE_TEST_ENDPOINT;
+    running = external
+      ? { endpoint: external, close: () => Promise.resolve() }
+      : await startEmbeddedDynamoDB();
   });
   after(() => running?.close());
   return {
