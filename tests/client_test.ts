@@ -605,6 +605,14 @@ describe("abort and timeout", () => {
 });
 
 describe("secrets stay out of errors", () => {
+  test("a local secret too short to be a real key does not mangle service messages", async () => {
+    const message = "The AttributeValue for a key attribute cannot contain an empty string value.";
+    const f = scriptedFetch([fault("ValidationException", message)]);
+    const c = client(f.fetch, { credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+    const error = await dynamoError(c.send("DescribeTable", { TableName: table }));
+    assert.ok(error.message.includes(message), error.message);
+  });
+
   test("an InvalidSignatureException echoing the secret, session token and signature is redacted", async () => {
     const credentials = {
       accessKeyId: "AKIDREDACTTEST",
