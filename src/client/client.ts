@@ -40,6 +40,7 @@ import type {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/i;
+const MAX_CACHED_SIGNING_KEYS = 4;
 // AWS secret keys are 40 characters, session tokens hundreds, signatures 64.
 const MIN_REDACTED_LENGTH = 8;
 const JSON_CONTENT_TYPE = "application/x-amz-json-1.0";
@@ -280,6 +281,8 @@ export class DynamoDBClient {
     signal: AbortSignal | undefined,
   ): Promise<Record<string, unknown>> {
     const credentials = await this.#credentials.getCredentials({ signal });
+    // One derived key per day and secret: drop stale ones from long-lived clients.
+    if (this.#signingKeys.size > MAX_CACHED_SIGNING_KEYS) this.#signingKeys.clear();
     const signer = new AwsV4Signer({
       method: "POST",
       url: this.endpoint.href,

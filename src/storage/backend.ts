@@ -160,6 +160,9 @@ export class DynamoDBBackend implements AsyncDisposable {
    * @throws {DynamoDBError} If the service refuses (e.g. access denied).
    */
   static async open(options: DynamoDBBackendOptions): Promise<DynamoDBBackend> {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`DynamoDBBackend.open() takes an options object, got ${options}`);
+    }
     const table = options.table ?? DEFAULT_TABLE;
     if (typeof table !== "string" || !TABLE_NAME_PATTERN.test(table)) {
       throw new ConfigError(

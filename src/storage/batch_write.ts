@@ -1,6 +1,6 @@
 import { delay } from "../_delay.ts";
 import type { BatchWriteItemOutput, WriteRequest } from "../client/types.ts";
-import { UnprocessedItemsError } from "./errors.ts";
+import { MalformedItemError, UnprocessedItemsError } from "./errors.ts";
 import type { ItemKey } from "./key_mapping.ts";
 
 /** Requests one `BatchWriteItem` may carry (a DynamoDB limit). */
@@ -52,7 +52,11 @@ export async function writeBatches(
     ) {
       try {
         const output = await send(pending, signal);
-        pending = output.UnprocessedItems?.[table] ?? [];
+        const unprocessed = output.UnprocessedItems?.[table] ?? [];
+        if (!Array.isArray(unprocessed)) {
+          throw new MalformedItemError("BatchWriteItem reply: UnprocessedItems is not a list");
+        }
+        pending = unprocessed;
         if (pending.length === 0) break;
         const left = deadline - performance.now();
         if (left <= 0) {
