@@ -14,6 +14,7 @@ import {
 } from "../mod.ts";
 import { useEmbeddedDynamoDB } from "./support/embedded_dynamodb.ts";
 import { freshTableName, LOCAL_CREDENTIALS, rawClient } from "./support/fixtures.ts";
+import { requestSpy, type SeenRequest } from "./support/request_spy.ts";
 
 const dynamo = useEmbeddedDynamoDB();
 
@@ -26,33 +27,26 @@ const VAULT_ATTRIBUTES: AttributeDefinition[] = [
   { AttributeName: "Path", AttributeType: "S" },
 ];
 
-/** One request an injected fetch saw. */
-interface Seen {
-  operation: string;
-  body: Record<string, unknown>;
-}
-
-type Answer = (seen: Seen, index: number) => Response | undefined | Promise<Response | undefined>;
+type Answer = (
+  seen: SeenRequest,
+  index: number,
+) => Response | undefined | Promise<Response | undefined>;
 
 /**
- * A fetch that records every request's operation (from `x-amz-target`) and body, and
- * lets `answer` replace the reply; when it returns undefined, the request goes to the
- * embedded endpoint.
+ * The request spy of the storage tests, with a reply hook that may answer in place of the
+ * embedded endpoint; when `answer` returns undefined, the request goes through.
  */
 function recordingFetch(answer: Answer = () => undefined) {
-  const seen: Seen[] = [];
-  const fetchFn: typeof fetch = async (input, init) => {
-    const target = new Headers(init?.headers).get("x-amz-target") ?? "(none)";
-    const request: Seen = {
-      operation: target.replace(/^DynamoDB_20120810\./, ""),
-      body: JSON.parse(String(init?.body ?? "{}")),
-    };
-    seen.push(request);
-    const fake = await answer(request, seen.length - 1);
-    return fake ?? fetch(input, init);
+  const spy = requestSpy(async (request, forward) =>
+    (await answer(request, spy.requests.length - 1)) ?? forward(request.body)
+  );
+  return {
+    fetch: spy.fetch,
+    get seen() {
+      return spy.requests;
+    },
+    operations: spy.operations,
   };
-  const operations = () => seen.map((s) => s.operation);
-  return { fetch: fetchFn, seen, operations };
 }
 
 function jsonResponse(status: number, body: unknown): Response {
