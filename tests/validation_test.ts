@@ -187,6 +187,11 @@ describe("list prefixes: an invalid folder is refused with InvalidKeyError and s
     { rule: 'the folder " /"', prefix: " /", message: /folder is " "/ },
     { rule: 'the folder " " without a slash', prefix: " ", message: /folder is " "/ },
     {
+      rule: "a folder of 2049 UTF-8 bytes (over the partition key limit)",
+      prefix: `${"f".repeat(1000)}/${"g".repeat(1000)}/${"h".repeat(47)}/`,
+      message: /folder is 2049 UTF-8 bytes, over DynamoDB's partition key limit of 2048/,
+    },
+    {
       rule: "a folder segment of 1024 bytes",
       prefix: `${SEGMENT_1024}/x/`,
       message: /is 1025 UTF-8 bytes stored/,

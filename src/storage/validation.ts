@@ -109,6 +109,16 @@ export function validatePrefix(prefix: unknown): asserts prefix is string {
     );
   }
   validateKey(folder);
+  // The folder is the Query's partition key: it can hold no key past the limit.
+  if (utf8Length(folder) > MAX_PARTITION_KEY_BYTES) {
+    throw new InvalidKeyError(
+      prefix,
+      `its folder is ${
+        utf8Length(folder)
+      } UTF-8 bytes, over DynamoDB's partition key limit of ${MAX_PARTITION_KEY_BYTES}, so it can hold no key`,
+      "list a shorter folder path",
+    );
+  }
 }
 
 /**
