@@ -99,12 +99,13 @@ export function parseConfig(
       "is required when ha_enabled is true (set redirect_addr or VAULT_REDIRECT_ADDR to this node's API address)",
     );
   }
-  const billingMode = parseString(setting("billing_mode", "AWS_DYNAMODB_BILLING_MODE"));
+  const billingSetting = setting("billing_mode", "AWS_DYNAMODB_BILLING_MODE");
+  const billingMode = parseString(billingSetting);
   if (
     billingMode !== undefined && billingMode !== "PROVISIONED" && billingMode !== "PAY_PER_REQUEST"
   ) {
     throw new ConfigError(
-      settingName(config, env, "billing_mode", ["AWS_DYNAMODB_BILLING_MODE"]),
+      billingSetting!.name,
       billingMode,
       'must be "PROVISIONED" or "PAY_PER_REQUEST"',
     );
@@ -154,10 +155,6 @@ function lookup(config: SeedConfig, env: Environment, parameter: string, envName
   const value = config[parameter];
   if (value === undefined || value === null || value === "") return undefined;
   return { name: parameter, value } as Setting;
-}
-
-function settingName(config: SeedConfig, env: Environment, parameter: string, envNames: string[]) {
-  return lookup(config, env, parameter, envNames)?.name ?? parameter;
 }
 
 function parseString(setting: Setting | undefined): string | undefined {
