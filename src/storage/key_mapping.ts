@@ -21,11 +21,6 @@ export function valueItemKey(storageKey: string): ItemKey {
   return { path: storageKey.slice(0, slash), key: storageKey.slice(slash + 1) };
 }
 
-/** The storage key an item stands for: `Path + "/" + Key`, or `Key` under the root. */
-export function storageKeyOf(item: ItemKey): string {
-  return item.path === ROOT_PATH ? item.key : `${item.path}/${item.key}`;
-}
-
 /** The `Path` whose items a listing of `prefix` ("" or "a/b/") returns. */
 export function folderPath(prefix: string): string {
   const folder = prefix.endsWith("/") ? prefix.slice(0, -1) : prefix;
